@@ -1,0 +1,1 @@
+"""Return on Trust workbench."""
