@@ -65,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        # `rot ... | head` closed the pipe: not an error of ours; stay quiet like Unix tools.
+        sys.stderr.close()
+        return EXIT_OK
     except StrictModeError as exc:
         print(f"rot {args.command}: {exc}", file=sys.stderr)
         return EXIT_STRICT
