@@ -1,0 +1,1 @@
+"""Tests of the pipeline, the notebooks and the executive report."""
