@@ -153,7 +153,7 @@ def contract_markdown() -> str:
         "",
         "Decisions:",
         "",
-        "- **Totals rows**: a row whose first column or an ID column reads "
+        "- **Totals rows**: a row whose first column or a key column reads "
         + ", ".join(f"`{t}`" for t in TOTAL_LABELS) + " (any case).",
         "- **Repeated headers**: a row whose first column equals its header and where at "
         "least half of the contract columns equal their names.",

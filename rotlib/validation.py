@@ -710,8 +710,9 @@ class _TableValidator:
                 fails.add(rows, "repeated_header", None,
                           ["repeats the header row (were files concatenated with their "
                            "headers?)"] * len(rows))
-        label_columns = [names[0]] + [c.name for c in self.spec.columns
-                                      if c.kind == "id" and c.name != names[0]]
+        # a totals label sits in the first column or in the key (where a record's ID is)
+        label_columns = [names[0]] + [k for k in self.spec.key
+                                      if k != names[0] and self.spec.column(k).kind == "id"]
         totals = np.zeros(n, dtype=bool)
         for name in label_columns:
             arr = raw.columns[name]

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from rotlib.calendar import FiscalCalendar
 from rotlib.errors import InputError
-from rotlib.metrics import SOURCE_TABLES, compute_metrics
-from rotlib.metrics.engine import holds_raw_exports, holds_validated
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMATS = (".parquet", ".csv")
 
@@ -34,7 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "one row per partner and fiscal quarter, including partners with no activity. "
         "Rates keep their numerator and denominator; a rate with a zero denominator is "
         "missing and its __reason column says why.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog="examples:\n"
+        "  rot metrics build/validated --out build/metrics.parquet\n"
+        "  rot metrics data/sample --out metrics.csv --fiscal-year-start-month 2\n"
+        "  rot metrics build/validated --out m.parquet --first-quarter 2025Q1 "
+        "--last-quarter 2026Q4",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("folder", metavar="DIR", type=Path,
                         help="folder with the validated <table>.parquet files written by "
@@ -43,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where to write the table: .parquet or .csv")
     parser.add_argument("--fiscal-year-start-month", metavar="M", type=int, default=1,
                         choices=range(1, 13),
-                        help="month (1-12) in which the fiscal year starts; 1 gives calendar "
-                        "quarters")
+                        help="month (1-12) in which the fiscal year starts (default 1: "
+                        "calendar quarters)")
     parser.add_argument("--first-quarter", metavar="YYYYQn",
                         help="first quarter to report (default: first quarter with activity); "
                         "labels are fiscal years, named by the calendar year they end in")
@@ -54,6 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here so that `rot --help` and the other commands do not pay for Ibis
+    from rotlib.metrics import SOURCE_TABLES, compute_metrics
+    from rotlib.metrics.engine import holds_raw_exports, holds_validated
+
     out: Path = args.out
     if out.suffix.lower() not in _FORMATS:
         raise InputError(f"has an unknown output format {out.suffix!r}.", file=str(out),
