@@ -93,12 +93,12 @@ SCORECARD_METRICS: tuple[MetricDefinition, ...] = (
        "competence", evidence="self-reported",
        missing_when="no certification snapshot in the quarter, or zero headcount"),
     _M("joint_win_rate", "Joint win rate", "score",
-       "Share of the partner's co-sell and partner-only deals closed in the quarter that "
-       "were won. Read it against direct_win_rate_baseline, the direct-only win rate of "
-       "the same quarter.",
-       "count(partner deals closed in Q with stage = won) / count(partner deals closed in Q)",
+       "Share of the partner's co-sell deals (both sides selling together) closed in the "
+       "quarter that were won. Read it against direct_win_rate_baseline, the direct-only "
+       "win rate of the same quarter; partner-only deals count in the win_rate outcome.",
+       "count(co-sell deals closed in Q with stage = won) / count(co-sell deals closed in Q)",
        "Sales ops", ("opportunities",), "up", "share of closed deals", "proportion",
-       "competence", missing_when="no partner deal closed in the quarter"),
+       "competence", missing_when="no co-sell deal closed in the quarter"),
     _M("customer_outcome_attainment", "Customer outcome attainment", "score",
        "Share of adoption milestones planned on shared accounts in the quarter that were met.",
        "sum(milestones_met) / sum(milestones_planned) over account snapshots in Q",

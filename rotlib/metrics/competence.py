@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from rotlib.metrics.plan import MetricPlan, Part, count_where, sum_of
 
-_JOINT_MOTIONS = ("co_sell", "partner_only")
+#: "Joint" means co-sell: both sides at the table. Partner-only deals count in win_rate.
+_JOINT_MOTIONS = ("co_sell",)
 
 PLANS: tuple[MetricPlan, ...] = (
     # one snapshot per role (the latest in the quarter), summed over the roles

@@ -12,9 +12,9 @@ CASES = [
     # 2026Q2: only a support snapshot with zero headcount: missing, not 0
     ("P1", "2026Q2", "certification_coverage", None, 0, 0),
     ("P2", "2026Q1", "certification_coverage", None, 0, 0),
-    # joint win rate: 2026Q1 co-sell/partner-only closes O1 won, O2 lost, O3 won (closed on
-    # 1 January), O8 won; O4 is motion direct and O5 is open: both left out
-    ("P1", "2026Q1", "joint_win_rate", 0.75, 3, 4),
+    # joint (co-sell) win rate: 2026Q1 co-sell closes O1 won, O3 won (closed on 1 January);
+    # O2 and O8 are partner-only, O4 is motion direct and O5 is open: all left out
+    ("P1", "2026Q1", "joint_win_rate", 1.0, 2, 2),
     ("P1", "2026Q2", "joint_win_rate", 1.0, 2, 2),  # O6 (closed 1 April), O9
     ("P1", "2025Q4", "joint_win_rate", None, 0, 0),
     ("P3", "2026Q1", "joint_win_rate", 0.0, 0, 2),  # O10 and O11 lost
