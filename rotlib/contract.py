@@ -3,8 +3,8 @@
 This module is the single source of truth for what an export must look like. Each
 table is declared once as a :class:`TableSpec`; the pandera schemas used to validate
 (``rotlib.schemas.table_schema``) and ``docs/data-contract.md``
-(``rotlib.contract_docs.contract_markdown``) are both generated from these declarations, so the documentation cannot drift from the
-checks.
+(``rotlib.contract_docs.contract_markdown``) are both generated from these declarations,
+so the documentation cannot drift from the checks.
 
 Column kinds and how text becomes a value (the parsing rules live in ``rotlib.parsing``):
 
