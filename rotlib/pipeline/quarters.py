@@ -3,8 +3,9 @@
 A run on the first days of October must report Q3, not a Q4 that holds three days of
 tickets. The data says how far it reaches: its *as-of date* is the latest date on which
 something happened (a deal created or closed, a ticket opened or resolved, a review
-completed, ...). Due dates, SLA deadlines and planned dates are left out: they are often
-in the future. A quarter is complete when the as-of date falls in its last
+completed, ...). Due dates, SLA deadlines, planned dates, program start dates and MDF
+allocation dates are left out: they are often booked ahead, and one future-dated row
+would otherwise make a run report an almost empty quarter. A quarter is complete when the as-of date falls in its last
 ``grace_days`` days or later (an export taken on the evening of the last day often holds
 nothing dated that day); otherwise the previous quarter is the latest complete one.
 """
@@ -22,8 +23,8 @@ from rotlib.calendar import FiscalCalendar
 from rotlib.contract import TABLES_BY_NAME
 from rotlib.errors import InputError
 
-#: Column-name fragments of dates that may lie in the future.
-_NOT_EVENTS = ("due", "planned")
+#: Column-name fragments of dates that may lie in the future (booked ahead).
+_NOT_EVENTS = ("due", "planned", "start_date", "allocated_date")
 
 
 def event_date_columns(table_name: str) -> list[str]:

@@ -184,10 +184,13 @@ def test_evaluate_program_on_rotlib_panel(staggered) -> None:
 
 def test_several_programs_are_analysed_separately(staggered) -> None:
     panel, interventions = _rotlib_shaped(staggered)
+    # every "process" partner is also in "enablement", so only other_programs="keep" leaves
+    # any treated partner for "process" ("exclude" drops other-program partners from both arms)
     other = interventions.sample(30, random_state=1).assign(program="process")
     both = pd.concat([interventions, other], ignore_index=True)
     out = evaluate_programs(
-        panel, both, outcomes=["win_rate"], settings=FAST, checks=("pre_trend",)
+        panel, both, outcomes=["win_rate"], settings=FAST, checks=("pre_trend",),
+        other_programs="keep",
     )
     assert [e.program for e in out] == ["enablement", "process"]
     assert out[1].lift.n_treated == 30
