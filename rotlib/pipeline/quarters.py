@@ -5,9 +5,10 @@ tickets. The data says how far it reaches: its *as-of date* is the latest date o
 something happened (a deal created or closed, a ticket opened or resolved, a review
 completed, ...). Due dates, SLA deadlines, planned dates, program start dates and MDF
 allocation dates are left out: they are often booked ahead, and one future-dated row
-would otherwise make a run report an almost empty quarter. A quarter is complete when the as-of date falls in its last
-``grace_days`` days or later (an export taken on the evening of the last day often holds
-nothing dated that day); otherwise the previous quarter is the latest complete one.
+would otherwise make a run report an almost empty quarter. A quarter is complete when
+the as-of date falls in its last ``grace_days`` days or later (an export taken on the
+evening of the last day often holds nothing dated that day); otherwise the previous
+quarter is the latest complete one.
 """
 
 from __future__ import annotations
