@@ -88,6 +88,7 @@ from rotlib.schemas import (
     row_checks,
     table_schema,
 )
+from rotlib.spreadsheet import neutralize_frame
 
 #: Rules checked before any value is read, in waterfall order.
 STRUCTURE_RULES: dict[str, str] = {
@@ -127,7 +128,6 @@ DUCKDB_MEMORY_LIMIT = "1GB"
 #: Tables validated at the same time (the target machine has 2 cores).
 TABLE_WORKERS = 2
 QUARANTINE_META = ("source_line", "rule", "column", "reason")
-_UNSAFE_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rule_order(spec: TableSpec, *, csv_source: bool = True) -> list[str]:
@@ -206,18 +206,9 @@ class _ParquetTables(Mapping):
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote.
-
-    Quarantined rows are untrusted text (a partner name ``=HYPERLINK(...)``); analysts
-    open the quarantine files in Excel.
-    """
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            s = out[col].astype("str")
-            risky = s.str.startswith(_UNSAFE_LEADS).fillna(False)
-            out[col] = s.where(~risky, "'" + s)
-    return out
+    """Quarantined rows are untrusted text (a partner name ``=HYPERLINK(...)``) and analysts
+    open the quarantine files in Excel: neutralize formula-like cells (headers are ours)."""
+    return neutralize_frame(frame, headers=False)
 
 
 @dataclass

@@ -125,7 +125,7 @@ def write_metrics(frame: pd.DataFrame, path: Path) -> Path:
     if path.suffix.lower() == ".parquet":
         frame.to_parquet(path, index=False)
     else:
-        from rotlib.pipeline.exports import neutralize_frame
+        from rotlib.spreadsheet import neutralize_frame
 
         neutralize_frame(frame).to_csv(path, index=False, lineterminator="\n")
     return path

@@ -19,33 +19,18 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-#: Leading characters that make a spreadsheet treat text as a formula (or split a cell).
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALIZER = "'"
+from rotlib.spreadsheet import (  # noqa: F401  (re-exported for callers of this module)
+    FORMULA_PREFIXES,
+    NEUTRALIZER,
+    neutralize_formula,
+    neutralize_frame,
+)
+
 _FIXED_DATE = datetime(2000, 1, 1)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def neutralize_formula(value: Any) -> Any:
-    """Prefix a quote to text that a spreadsheet would run as a formula; leave the rest."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return NEUTRALIZER + value
-    return value
-
-
-def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell and every column name neutralized (numbers untouched)."""
-    out = df.copy()
-    for column in out.columns:
-        series = out[column]
-        if pd.api.types.is_string_dtype(series) or series.dtype == object:
-            out[column] = series.map(neutralize_formula)
-    out.columns = [neutralize_formula(str(c)) for c in out.columns]
-    return out
 
 
 def write_csv(df: pd.DataFrame, path: Path | str) -> Path:
