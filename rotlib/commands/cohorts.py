@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
-from rotlib.cohorts import OUTCOME_IDS, CohortConfig, compare_cohorts
 from rotlib.contract import table as contract_table
 from rotlib.errors import ConfigError, InputError
+
+if TYPE_CHECKING:  # rotlib.cohorts pulls in statsmodels: import it only when the command runs
+    from rotlib.cohorts import CohortConfig
 
 DESCRIPTION = """\
 Compare partners above and below a RoT threshold (or each tier with the lowest) in one
@@ -72,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="comma-separated partner columns for the adjusted models (default "
                    "partner_type,region,size; '' for none)")
     p.add_argument("--outcomes", metavar="IDS",
-                   help=f"comma-separated outcomes (default all: {','.join(OUTCOME_IDS)})")
+                   help="comma-separated outcome ids (default: all five; see docs/cohorts.md)")
     p.add_argument("--correction", choices=("holm", "fdr_bh"),
                    help="multiplicity correction across outcomes (default holm)")
     p.add_argument("--bootstrap-draws", type=int, metavar="N",
@@ -159,6 +162,7 @@ def read_validated(folder: Path, needed: tuple[str, ...]) -> dict[str, pd.DataFr
 
 
 def build_config(args: argparse.Namespace) -> CohortConfig:
+    from rotlib.cohorts import CohortConfig
     values: dict = {}
     if args.config is not None:
         if not args.config.is_file():
@@ -189,6 +193,7 @@ def build_config(args: argparse.Namespace) -> CohortConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rotlib.cohorts import compare_cohorts
     out: Path = args.out
     if out.suffix.lower() not in _FORMATS:
         raise InputError(f"has an unknown output format {out.suffix!r}.", file=str(out),
