@@ -8,7 +8,6 @@ and are left for the report layer to escape).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 from rotlib.cohorts.cohorts import Cohorts
 from rotlib.cohorts.config import CohortConfig
 from rotlib.cohorts.transitions import Transitions
+from rotlib.jsonsafe import to_jsonable
 
 if TYPE_CHECKING:  # matplotlib is imported only when plotting
     from matplotlib.axes import Axes
@@ -282,17 +282,4 @@ def _label(index: int) -> str:
 
 
 def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    return obj
+    return to_jsonable(obj)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rotlib.jsonsafe import to_jsonable as _to_jsonable
+
 DETAIL_COLUMNS = ["term", "estimate", "se", "ci_low", "ci_high", "p_value"]
 
 if TYPE_CHECKING:
@@ -23,25 +25,8 @@ if TYPE_CHECKING:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Convert numpy/pandas values into plain JSON types (NaN and inf become None)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return [to_jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if value is None or isinstance(value, (str, int)):
-        return value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return str(value)
+    """JSON types for lift results; anything unexpected becomes its text."""
+    return _to_jsonable(value, unknown=str)
 
 
 def _fmt(x: float | None, digits: int = 4) -> str:

@@ -17,9 +17,7 @@ Layout of a run folder::
 
 from __future__ import annotations
 
-import contextlib
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from rotlib.errors import InputError
+from rotlib.jsonsafe import to_jsonable
 
 ENV_RUN_DIR = "ROT_RUN_DIR"
 ENV_DATA_DIR = "ROT_DATA_DIR"
@@ -40,22 +39,7 @@ RUN_CONTEXT = "run_context.json"
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON values: numpy scalars unwrapped, NaN/inf and NA become null."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        with contextlib.suppress(ValueError, AttributeError):
-            value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return value.as_posix()
-    return value
+    return to_jsonable(value)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rotlib.jsonsafe import to_jsonable
 from rotlib.registry import METRICS_BY_ID
 from rotlib.scoring.calibration import STATUS_LABELS, Calibration
 from rotlib.scoring.cards import metric_cards
@@ -510,19 +511,7 @@ class ScoreResult:
 
 
 def _json_clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_clean(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
+    return to_jsonable(value)
 
 
 __all__ = ["INSUFFICIENT", "ScoreResult", "build_partner_table"]
